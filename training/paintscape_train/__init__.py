@@ -1,0 +1,1 @@
+"""Paintscape training: the PyTorch reference models, safetensors I/O, and the trainer."""
