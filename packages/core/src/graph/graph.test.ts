@@ -2,6 +2,7 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { PaintscapeError } from '../errors.js';
+import { catchPaintscapeError } from '../../test/catch-error.js';
 import type { EncoderConfig, GeneratorConfig } from '../model-io/manifest.js';
 import { MIN_ENCODER_INPUT_SIZE, generatorFixedSize } from './config.js';
 import { buildEncoder, countEncoderMacs, encoderParameterShapes } from './encoder.js';
@@ -39,21 +40,11 @@ function randomWeights(shapes: ParameterShapes, seed = 1): WeightMap {
   return weights;
 }
 
-function caught(fn: () => unknown): PaintscapeError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PaintscapeError);
-    return error as PaintscapeError;
-  }
-  throw new Error('expected a PaintscapeError');
-}
-
 describe('weight validation errors', () => {
   it('names a missing key', () => {
     const weights = randomWeights(generatorParameterShapes(tiny));
     weights.delete('up_1.norm_s.mlp_gamma.weight');
-    const error = caught(() => buildGenerator(tiny, weights));
+    const error = catchPaintscapeError(() => buildGenerator(tiny, weights));
     expect(error.code).toBe('missing_weight');
     expect(error.message).toContain("'up_1.norm_s.mlp_gamma.weight'");
     expect(error.message).toContain('[16, 4, 3, 3]');
@@ -62,7 +53,7 @@ describe('weight validation errors', () => {
   it('names a key with the wrong shape and both shapes', () => {
     const weights = randomWeights(generatorParameterShapes(tiny));
     weights.set('conv_img.weight', { shape: [3, 4, 3, 3], data: new Float32Array(108) });
-    const error = caught(() => buildGenerator(tiny, weights));
+    const error = catchPaintscapeError(() => buildGenerator(tiny, weights));
     expect(error.code).toBe('weight_shape_mismatch');
     expect(error.message).toBe("weight 'conv_img.weight' has shape [3, 4, 3, 3], expected [3, 2, 3, 3]");
   });
@@ -70,7 +61,7 @@ describe('weight validation errors', () => {
   it('rejects data whose length does not match the declared shape', () => {
     const weights = randomWeights(encoderParameterShapes({ ndf: 2, zDim: 4, inputSize: 128 }));
     weights.set('fc_mu.bias', { shape: [4], data: new Float32Array(3) });
-    const error = caught(() => buildEncoder({ ndf: 2, zDim: 4, inputSize: 128 }, weights));
+    const error = catchPaintscapeError(() => buildEncoder({ ndf: 2, zDim: 4, inputSize: 128 }, weights));
     expect(error.code).toBe('weight_shape_mismatch');
     expect(error.message).toContain("'fc_mu.bias' has 3 values");
   });
@@ -78,7 +69,7 @@ describe('weight validation errors', () => {
   it('requires running statistics for norm batch', () => {
     const config: GeneratorConfig = { ...tiny, norm: 'batch' };
     const weights = randomWeights(generatorParameterShapes(tiny));
-    const error = caught(() => buildGenerator(config, weights));
+    const error = catchPaintscapeError(() => buildGenerator(config, weights));
     expect(error.code).toBe('missing_weight');
     expect(error.message).toContain("'head_0.norm_0.param_free_norm.running_mean'");
   });
@@ -96,22 +87,22 @@ describe('config validation', () => {
     [{ aspectRatio: 0 }, 'aspectRatio'],
     [{ inputStage: 'official', cropSize: 16 }, 'cropSize'],
   ] as [Partial<GeneratorConfig>, string][])('%j → invalid_config naming %s', (patch, field) => {
-    const error = caught(() => generatorParameterShapes({ ...tiny, ...patch } as GeneratorConfig));
+    const error = catchPaintscapeError(() => generatorParameterShapes({ ...tiny, ...patch } as GeneratorConfig));
     expect(error.code).toBe('invalid_config');
     expect(error.details?.field).toBe(field);
     expect(error.message.startsWith(`${field}:`)).toBe(true);
   });
 
   it('rejects encoder sizes below the minimum and non-multiples of 64', () => {
-    const small = caught(() => encoderParameterShapes({ ndf: 2, zDim: 4, inputSize: MIN_ENCODER_INPUT_SIZE - 64 }));
+    const small = catchPaintscapeError(() => encoderParameterShapes({ ndf: 2, zDim: 4, inputSize: MIN_ENCODER_INPUT_SIZE - 64 }));
     expect(small.details?.field).toBe('inputSize');
-    expect(caught(() => encoderParameterShapes({ ndf: 2, zDim: 4, inputSize: 160 })).message).toContain('multiple of 64');
+    expect(catchPaintscapeError(() => encoderParameterShapes({ ndf: 2, zDim: 4, inputSize: 160 })).message).toContain('multiple of 64');
   });
 
   it('countMacs checks the size', () => {
-    expect(caught(() => countMacs(tiny, 48, 32)).details?.field).toBe('width');
+    expect(catchPaintscapeError(() => countMacs(tiny, 48, 32)).details?.field).toBe('width');
     const official: GeneratorConfig = { ...tiny, inputStage: 'official', cropSize: 64 };
-    expect(caught(() => countMacs(official, 128, 128)).code).toBe('size_mismatch');
+    expect(catchPaintscapeError(() => countMacs(official, 128, 128)).code).toBe('size_mismatch');
     expect(countMacs(official)).toBe(countMacs({ ...official, inputStage: 'conv', zDim: 0 }, 64, 64) + 4 * 32 * 2 * 2 - 32 * 5 * 9 * 4);
   });
 });
@@ -192,9 +183,9 @@ describe('ONNX writer and reader', () => {
   });
 
   it('rejects bytes that are not an ONNX model', () => {
-    expect(caught(() => readOnnxSummary(new Uint8Array([0x08, 0x96]))).code).toBe('invalid_onnx');
-    expect(caught(() => readOnnxSummary(Uint8Array.from([0x3a, 0x05, 0x01]))).code).toBe('invalid_onnx');
-    expect(caught(() => readOnnxSummary(new Uint8Array([0x12, 0x01, 0x61]))).message).toContain('no ir_version or graph');
+    expect(catchPaintscapeError(() => readOnnxSummary(new Uint8Array([0x08, 0x96]))).code).toBe('invalid_onnx');
+    expect(catchPaintscapeError(() => readOnnxSummary(Uint8Array.from([0x3a, 0x05, 0x01]))).code).toBe('invalid_onnx');
+    expect(catchPaintscapeError(() => readOnnxSummary(new Uint8Array([0x12, 0x01, 0x61]))).message).toContain('no ir_version or graph');
   });
 });
 

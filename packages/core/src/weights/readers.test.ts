@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PaintscapeError } from '../errors.js';
+import { catchPaintscapeError } from '../../test/catch-error.js';
 import { readPth, readSafetensors, writeSafetensors, unpickle, readZip, type RawStateDict } from './index.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test-fixtures/weights/', import.meta.url));
@@ -30,16 +31,6 @@ function expectMatchesPython(sd: RawStateDict, onlyFloats = false): void {
   }
 }
 
-function catchError(fn: () => unknown): PaintscapeError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PaintscapeError);
-    return error as PaintscapeError;
-  }
-  throw new Error('expected a PaintscapeError');
-}
-
 describe('PyTorch checkpoint reader', () => {
   it('reads a zip-format state dict, including half, bfloat16, int64, strided and offset views', () => {
     expectMatchesPython(readPth(fixture('tiny_zip.pth')));
@@ -55,18 +46,18 @@ describe('PyTorch checkpoint reader', () => {
   });
 
   it('asks for a key when a checkpoint holds several state dicts, and names missing keys', () => {
-    const ambiguous = catchError(() => readPth(fixture('tiny_two_dicts.pth')));
+    const ambiguous = catchPaintscapeError(() => readPth(fixture('tiny_two_dicts.pth')));
     expect(ambiguous.code).toBe('invalid_checkpoint');
     expect(ambiguous.message).toContain('netG');
     expect(ambiguous.message).toContain('netD');
     expectMatchesPython(readPth(fixture('tiny_two_dicts.pth'), { key: 'netD' }));
-    const missing = catchError(() => readPth(fixture('tiny_two_dicts.pth'), { key: 'netE' }));
+    const missing = catchPaintscapeError(() => readPth(fixture('tiny_two_dicts.pth'), { key: 'netE' }));
     expect(missing.message).toContain("no key 'netE'");
   });
 
   it('refuses a pickle that calls os.system, without running it', () => {
     rmSync(UNSAFE_MARKER, { force: true });
-    const error = catchError(() => readPth(fixture('malicious.pth')));
+    const error = catchPaintscapeError(() => readPth(fixture('malicious.pth')));
     expect(error.code).toBe('unsafe_pickle');
     expect(error.message).toContain('posix.system');
     expect(error.message).toMatch(/at byte 2\b/);
@@ -76,7 +67,7 @@ describe('PyTorch checkpoint reader', () => {
 
   it('names an unknown opcode and its offset', () => {
     // PROTO 2, then INST ('i'), which state dicts never use.
-    const error = catchError(() => unpickle(new Uint8Array([0x80, 0x02, 0x69, 0x2e])));
+    const error = catchPaintscapeError(() => unpickle(new Uint8Array([0x80, 0x02, 0x69, 0x2e])));
     expect(error.code).toBe('unsafe_pickle');
     expect(error.message).toContain('INST');
     expect(error.details).toMatchObject({ offset: 2 });
@@ -86,13 +77,13 @@ describe('PyTorch checkpoint reader', () => {
     const enc = new TextEncoder();
     const str = (s: string): number[] => [0x8c, s.length, ...enc.encode(s)];
     const bytes = new Uint8Array([0x80, 0x04, ...str('builtins'), ...str('eval'), 0x93, 0x2e]);
-    const error = catchError(() => unpickle(bytes));
+    const error = catchPaintscapeError(() => unpickle(bytes));
     expect(error.message).toContain('builtins.eval');
     expect(error.details).toMatchObject({ offset: 2 + 10 + 6 });
   });
 
   it('rejects a file that is neither zip nor pickle', () => {
-    expect(catchError(() => readPth(new Uint8Array([1, 2, 3, 4]))).code).toBe('invalid_checkpoint');
+    expect(catchPaintscapeError(() => readPth(new Uint8Array([1, 2, 3, 4]))).code).toBe('invalid_checkpoint');
   });
 
   it('reads deflated ZIP entries', async () => {
@@ -126,7 +117,7 @@ describe('safetensors', () => {
   it('rejects data offsets that do not match the shape, naming the tensor', () => {
     const bytes = writeSafetensors(new Map([['w', { shape: [4], data: new Float32Array(4) }]]));
     const text = new TextDecoder().decode(bytes).replace('"shape":[4]', '"shape":[5]');
-    const error = catchError(() => readSafetensors(new TextEncoder().encode(text)));
+    const error = catchPaintscapeError(() => readSafetensors(new TextEncoder().encode(text)));
     expect(error.code).toBe('invalid_checkpoint');
     expect(error.message).toContain('tensor w');
   });

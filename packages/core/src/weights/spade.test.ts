@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PaintscapeError } from '../errors.js';
+import { catchPaintscapeError } from '../../test/catch-error.js';
 import * as ort from 'onnxruntime-node';
 import { buildGenerator, generatorParameterShapes } from '../graph/index.js';
 import {
@@ -44,16 +45,6 @@ beforeAll(() => {
 }, 180_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function catchError(fn: () => unknown): PaintscapeError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PaintscapeError);
-    return error as PaintscapeError;
-  }
-  throw new Error('expected a PaintscapeError');
-}
 
 describe('SPADE state dict conversion', () => {
   it('reads all 234 official keys and infers the COCO-Stuff config', () => {
@@ -112,7 +103,7 @@ describe('SPADE state dict conversion', () => {
   });
 
   it('refuses a label set whose class count does not fit the checkpoint', () => {
-    const error = catchError(() => inferGeneratorConfig(generator, { labelSet: 'cityscapes' }));
+    const error = catchPaintscapeError(() => inferGeneratorConfig(generator, { labelSet: 'cityscapes' }));
     expect(error.code).toBe('model_mismatch');
     expect(error.message).toContain('184 semantic channels');
     expect(error.message).toContain('35 classes');
@@ -121,7 +112,7 @@ describe('SPADE state dict conversion', () => {
   it('names a missing key with its expected shape', () => {
     const broken = new Map(generator);
     broken.delete('up_2.norm_1.mlp_beta.bias');
-    const error = catchError(() => convertSpadeStateDict(broken, { labelSet: 'coco-stuff' }));
+    const error = catchPaintscapeError(() => convertSpadeStateDict(broken, { labelSet: 'coco-stuff' }));
     expect(error.code).toBe('missing_weight');
     expect(error.message).toContain('up_2.norm_1.mlp_beta.bias (expected shape [16])');
   });
@@ -129,7 +120,7 @@ describe('SPADE state dict conversion', () => {
   it('names an unexpected key', () => {
     const broken = new Map(generator);
     broken.set('up_9.conv_0.bias', { dtype: 'float32', shape: [3], data: new Float32Array(3) });
-    const error = catchError(() => convertSpadeStateDict(broken, { labelSet: 'coco-stuff' }));
+    const error = catchPaintscapeError(() => convertSpadeStateDict(broken, { labelSet: 'coco-stuff' }));
     expect(error.code).toBe('unexpected_weight');
     expect(error.message).toContain('up_9.conv_0.bias [3]');
   });
@@ -137,7 +128,7 @@ describe('SPADE state dict conversion', () => {
   it('names a wrong shape with expected and actual', () => {
     const broken = new Map(generator);
     broken.set('conv_img.bias', { dtype: 'float32', shape: [4], data: new Float32Array(4) });
-    const error = catchError(() => convertSpadeStateDict(broken, { labelSet: 'coco-stuff' }));
+    const error = catchPaintscapeError(() => convertSpadeStateDict(broken, { labelSet: 'coco-stuff' }));
     expect(error.code).toBe('weight_shape_mismatch');
     expect(error.message).toContain('conv_img.bias has shape [4], expected [3]');
     expect(error.details).toMatchObject({ key: 'conv_img.bias', expected: [3], actual: [4] });
@@ -146,7 +137,7 @@ describe('SPADE state dict conversion', () => {
   it('refuses a spectral-norm weight without its u vector', () => {
     const broken = new Map(generator);
     broken.delete('head_0.conv_1.weight_u');
-    const error = catchError(() => foldSpectralNorm(broken));
+    const error = catchPaintscapeError(() => foldSpectralNorm(broken));
     expect(error.code).toBe('missing_weight');
     expect(error.message).toContain('head_0.conv_1.weight_u');
   });
